@@ -1,0 +1,5 @@
+/** Hostname canonicalisation: the one way a string becomes a {@link Hostname}. */
+export { canonicalizeHostname, toUnicodeHostname } from './canonicalize-hostname.ts';
+export { createHostnamePolicy, type HostnamePolicy } from './hostname-policy.ts';
+export { HOSTNAME_ERROR_MESSAGES, type HostnameErrorCode, type HostnameResult } from './hostname-result.ts';
+export { isSameOrSubdomain } from './is-same-or-subdomain.ts';
