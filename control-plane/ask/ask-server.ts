@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AskDecision } from './decide-ask.ts';
 
-const BODIES: Record<number, string> = {
+const TEXT: Record<number, string> = {
   200: 'ok\n',
   400: 'bad request\n',
   403: 'forbidden\n',
@@ -9,6 +9,23 @@ const BODIES: Record<number, string> = {
   405: 'method not allowed\n',
   503: 'unavailable\n',
 };
+
+/** Responses are prebuilt (flat raw header arrays, body buffers): this path runs for every new TLS name. */
+const RESPONSES = new Map(
+  Object.entries(TEXT).map(([status, text]) => {
+    const body = Buffer.from(text);
+    const headers = [
+      'content-type',
+      'text/plain; charset=utf-8',
+      'content-length',
+      String(body.length),
+      'cache-control',
+      'no-store',
+    ];
+    if (status === '405') headers.push('allow', 'GET, HEAD');
+    return [Number(status), { body, headers }] as const;
+  }),
+);
 
 /**
  * The ask listener: plain `node:http`, no framework, because this is the hot path Caddy calls on every
@@ -35,14 +52,9 @@ export function createAskServer(
     } catch {
       status = 503;
     }
-    const body = BODIES[status] ?? '';
-    res.writeHead(status, {
-      'content-type': 'text/plain; charset=utf-8',
-      'content-length': Buffer.byteLength(body),
-      'cache-control': 'no-store',
-      ...(status === 405 ? { allow: 'GET, HEAD' } : {}),
-    });
-    res.end(req.method === 'HEAD' ? undefined : body);
+    const response = RESPONSES.get(status) ?? RESPONSES.get(503)!;
+    res.writeHead(status, response.headers);
+    res.end(req.method === 'HEAD' ? undefined : response.body);
   });
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 10_000;

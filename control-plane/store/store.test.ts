@@ -158,9 +158,24 @@ describe('DomainRepo', () => {
     expect(store.domains.countByStatus()).toMatchObject({ active: 4, blocked: 1 });
   });
 
-  it('answers ask lookups from the primary key', () => {
+  it('answers ask lookups from an index that follows every committed write, and nothing else', () => {
     store.domains.create(a, 't');
     expect(store.domains.askStatus('a.example.com')).toBe('active');
     expect(store.domains.askStatus('nope.example.com')).toBeUndefined();
+    store.domains.patch(a.hostname, { status: 'blocked' }, 't');
+    expect(store.domains.askStatus('a.example.com')).toBe('blocked');
+    // a rolled-back transaction leaves the index alone
+    const b = { hostname: h('b.example.com'), hostnameUnicode: 'b.example.com' };
+    expect(() => store.domains.bulkPut([b, { hostname: h('B.example.com'), hostnameUnicode: 'x' }], 't')).toThrow();
+    expect(store.domains.askStatus('b.example.com')).toBeUndefined();
+    store.domains.remove(a.hostname, 't');
+    expect(store.domains.askStatus('a.example.com')).toBeUndefined();
+    // and it is rebuilt from SQLite on open
+    store.domains.create(b, 't');
+    const path = store.db.name;
+    store.close();
+    store = openStore(path);
+    expect(store.domains.askStatus('b.example.com')).toBe('active');
+    expect(store.domains.storedStatus('b.example.com')).toBe('active');
   });
 });
