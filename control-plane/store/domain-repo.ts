@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { DomainStatus, Hostname } from '../types.ts';
+import { generateVerificationToken } from '../verification/token.ts';
+import type { VerificationPolicy } from '../verification/types.ts';
 import { type Actor, type Domain, isServable, routedUpstream } from './domain.ts';
 
 interface DomainRow {
@@ -12,6 +14,9 @@ interface DomainRow {
   metadata: string;
   created_at: number;
   updated_at: number;
+  verification: VerificationPolicy | null;
+  verification_token: string | null;
+  moved_at: number | null;
 }
 
 function fromRow(r: DomainRow): Domain {
@@ -24,6 +29,9 @@ function fromRow(r: DomainRow): Domain {
     metadata: JSON.parse(r.metadata) as Record<string, unknown>,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    verification: r.verification,
+    verificationToken: r.verification_token,
+    movedAt: r.moved_at,
   };
 }
 
@@ -35,6 +43,32 @@ export interface DomainInput {
   metadata?: Record<string, unknown>;
   status?: DomainStatus;
   statusReason?: string | null;
+  /** The domain's own verification policy; null = the deployment default. */
+  verification?: VerificationPolicy | null;
+  /** The TXT ownership token; a new domain gets a fresh one when absent. Give a new one to rotate it. */
+  verificationToken?: string;
+}
+
+/** A status change decided outside the API (the verification checker), applied only from `from`. */
+export interface StatusTransition {
+  status: DomainStatus;
+  reason: string;
+  /** The statuses the decision was made for; any other current status means it is stale. */
+  from: readonly DomainStatus[];
+  /** Epoch ms the decision was made at (the decider's clock): becomes `movedAt` on entering `moved`. */
+  at: number;
+}
+
+/**
+ * The status of a domain `put`/`bulkPut` creates: fixed, or per input (e.g. `pending` with a reason
+ * when the domain's verification policy needs a check). Existing domains keep theirs.
+ */
+export type InitialState =
+  | DomainStatus
+  | ((input: DomainInput) => { status: DomainStatus; statusReason: string | null });
+
+function initialOf(initial: InitialState, input: DomainInput): { status: DomainStatus; statusReason: string | null } {
+  return typeof initial === 'function' ? initial(input) : { status: initial, statusReason: null };
 }
 
 export interface ListQuery {
@@ -72,6 +106,9 @@ function sameContent(a: Domain, b: Domain): boolean {
     a.status === b.status &&
     a.statusReason === b.statusReason &&
     a.upstream === b.upstream &&
+    a.verification === b.verification &&
+    a.verificationToken === b.verificationToken &&
+    a.movedAt === b.movedAt &&
     JSON.stringify(a.metadata) === JSON.stringify(b.metadata)
   );
 }
@@ -93,6 +130,7 @@ export class DomainRepo {
    */
   readonly #askIndex = new Map<string, DomainStatus>();
   #pending: [string, DomainStatus | undefined][] = [];
+  #depth = 0;
 
   constructor(db: Database.Database, now: () => number = Date.now) {
     this.#db = db;
@@ -101,12 +139,15 @@ export class DomainRepo {
       get: db.prepare<[string], DomainRow>('SELECT * FROM domains WHERE hostname = ?'),
       askStatus: db.prepare<[string], DomainStatus>('SELECT status FROM domains WHERE hostname = ?').pluck(),
       insert: db.prepare(
-        `INSERT INTO domains (hostname, hostname_unicode, status, status_reason, upstream, metadata, created_at, updated_at)
-         VALUES (@hostname, @hostname_unicode, @status, @status_reason, @upstream, @metadata, @created_at, @updated_at)`,
+        `INSERT INTO domains (hostname, hostname_unicode, status, status_reason, upstream, metadata, created_at, updated_at,
+           verification, verification_token, moved_at)
+         VALUES (@hostname, @hostname_unicode, @status, @status_reason, @upstream, @metadata, @created_at, @updated_at,
+           @verification, @verification_token, @moved_at)`,
       ),
       update: db.prepare(
         `UPDATE domains SET status = @status, status_reason = @status_reason, upstream = @upstream,
-           metadata = @metadata, updated_at = @updated_at WHERE hostname = @hostname`,
+           metadata = @metadata, updated_at = @updated_at, verification = @verification,
+           verification_token = @verification_token, moved_at = @moved_at WHERE hostname = @hostname`,
       ),
       delete: db.prepare<[string]>('DELETE FROM domains WHERE hostname = ?'),
       audit: db.prepare(
@@ -125,7 +166,7 @@ export class DomainRepo {
         'SELECT * FROM audit_events WHERE hostname = ? AND id > ? ORDER BY id LIMIT ?',
       ),
       routed: db.prepare<[], { hostname: string; upstream: string }>(
-        `SELECT hostname, upstream FROM domains WHERE status = 'active' AND upstream IS NOT NULL ORDER BY hostname`,
+        `SELECT hostname, upstream FROM domains WHERE status IN ('active', 'moved') AND upstream IS NOT NULL ORDER BY hostname`,
       ),
       countByStatus: db.prepare<[], { status: DomainStatus; n: number }>(
         'SELECT status, count(*) AS n FROM domains GROUP BY status',
@@ -162,6 +203,11 @@ export class DomainRepo {
   /** Servable domains with a named upstream: the host-routing input of the Caddy config. */
   routedDomains(): { hostname: Hostname; upstream: string }[] {
     return this.#stmts.routed.all() as { hostname: Hostname; upstream: string }[];
+  }
+
+  /** Generation and routed domains read in one transaction, so they always belong together. */
+  routedSnapshot(): { generation: number; routed: { hostname: Hostname; upstream: string }[] } {
+    return this.#db.transaction(() => ({ generation: this.generation(), routed: this.routedDomains() }))();
   }
 
   countByStatus(): Record<DomainStatus, number> {
@@ -207,11 +253,11 @@ export class DomainRepo {
     });
   }
 
-  /** Idempotent create-or-replace of upstream and metadata; a new domain gets `initialStatus`. */
-  put(input: DomainInput, actor: Actor, initialStatus: DomainStatus = 'active'): { domain: Domain; created: boolean } {
+  /** Idempotent create-or-replace of upstream and metadata; a new domain gets `initial` (status, reason). */
+  put(input: DomainInput, actor: Actor, initial: InitialState = 'active'): { domain: Domain; created: boolean } {
     return this.#tx(() => {
       const before = this.get(input.hostname);
-      if (!before) return { domain: this.#insert({ status: initialStatus, ...input }, actor), created: true };
+      if (!before) return { domain: this.#insert({ ...initialOf(initial, input), ...input }, actor), created: true };
       return { domain: this.#update(before, input, actor), created: false };
     });
   }
@@ -223,6 +269,34 @@ export class DomainRepo {
       if (!before) throw new NotFoundError('DOMAIN_NOT_FOUND', `domain ${hostname} not found`);
       return this.#update(before, { hostname, hostnameUnicode: before.hostnameUnicode, ...changes }, actor);
     });
+  }
+
+  /**
+   * Applies a status change decided by the verification checker, with its reason, as `actor`: the same
+   * write path as the API (audit event, generation bump, certificate removal, ask index, listeners).
+   * Entering `moved` sets `movedAt` to `change.at`; leaving it clears it. A `pending` → `pending` change
+   * only updates the reason. Returns undefined, changing nothing, when the domain is gone or its status
+   * is no longer one of `change.from` (an operator or another check got there first).
+   */
+  transition(hostname: Hostname, change: StatusTransition, actor: Actor): Domain | undefined {
+    return this.#tx(() => {
+      const before = this.get(hostname);
+      if (!before || !change.from.includes(before.status)) return undefined;
+      return this.#update(
+        before,
+        { hostname, hostnameUnicode: before.hostnameUnicode, status: change.status, statusReason: change.reason },
+        actor,
+        change.at,
+      );
+    });
+  }
+
+  /**
+   * Runs `fn` in one IMMEDIATE transaction with this repo's writes (which join it): what `fn` writes
+   * next to them commits or rolls back together, and the ask index follows only after the commit.
+   */
+  transaction<T>(fn: () => T): T {
+    return this.#tx(fn);
   }
 
   /** Removes a domain. From the commit on, ask denies it; its certificate is queued for removal. */
@@ -240,14 +314,14 @@ export class DomainRepo {
   bulkPut(
     inputs: readonly DomainInput[],
     actor: Actor,
-    initialStatus: DomainStatus = 'active',
+    initial: InitialState = 'active',
   ): { created: number; updated: number; unchanged: number } {
     return this.#tx(() => {
       const counts = { created: 0, updated: 0, unchanged: 0 };
       for (const input of inputs) {
         const before = this.get(input.hostname);
         if (!before) {
-          this.#insert({ status: initialStatus, ...input }, actor);
+          this.#insert({ ...initialOf(initial, input), ...input }, actor);
           counts.created++;
         } else {
           const after = this.#update(before, input, actor);
@@ -260,13 +334,26 @@ export class DomainRepo {
   }
 
   #tx<T>(fn: () => T): T {
+    if (this.#depth > 0) {
+      // Nested in an outer transaction: a savepoint; the outermost call applies the ask index.
+      const mark = this.#pending.length;
+      try {
+        return this.#db.transaction(fn)();
+      } catch (err) {
+        this.#pending.length = mark;
+        throw err;
+      }
+    }
     this.#pending = [];
     let result: T;
+    this.#depth++;
     try {
       result = this.#db.transaction(fn).immediate();
     } catch (err) {
       this.#pending = [];
       throw err;
+    } finally {
+      this.#depth--;
     }
     // Committed: from here on ask sees the change, before the API answers.
     for (const [hostname, status] of this.#pending) {
@@ -288,23 +375,33 @@ export class DomainRepo {
       metadata: input.metadata ?? {},
       createdAt: at,
       updatedAt: at,
+      verification: input.verification ?? null,
+      verificationToken: input.verificationToken ?? generateVerificationToken(),
+      movedAt: input.status === 'moved' ? at : null,
     };
     this.#stmts.insert.run({ ...toParams(domain), created_at: at });
     this.#record('created', null, domain, actor, at, domain.statusReason);
     return domain;
   }
 
-  /** Returns `before` itself when nothing changes (no audit event, no timestamp bump). */
-  #update(before: Domain, input: DomainInput, actor: Actor): Domain {
+  /**
+   * Returns `before` itself when nothing changes (no audit event, no timestamp bump). `movedAt` is
+   * stamped with `movedAt` (default: now) on entering `moved` and cleared on leaving it.
+   */
+  #update(before: Domain, input: DomainInput, actor: Actor, movedAt?: number): Domain {
     const at = this.#now();
     const statusChanged = input.status !== undefined && input.status !== before.status;
+    const status = input.status ?? before.status;
     const after: Domain = {
       ...before,
-      status: input.status ?? before.status,
+      status,
       statusReason: input.statusReason !== undefined ? input.statusReason : statusChanged ? null : before.statusReason,
       upstream: input.upstream !== undefined ? input.upstream : before.upstream,
       metadata: input.metadata ?? before.metadata,
       updatedAt: at,
+      verification: input.verification !== undefined ? input.verification : before.verification,
+      verificationToken: input.verificationToken ?? before.verificationToken,
+      movedAt: status !== 'moved' ? null : before.status === 'moved' ? before.movedAt : (movedAt ?? at),
     };
     if (sameContent(before, after)) return before;
     this.#stmts.update.run(toParams(after));
@@ -347,6 +444,9 @@ function toParams(d: Domain) {
     upstream: d.upstream,
     metadata: JSON.stringify(d.metadata),
     updated_at: d.updatedAt,
+    verification: d.verification,
+    verification_token: d.verificationToken,
+    moved_at: d.movedAt,
   };
 }
 
@@ -357,5 +457,8 @@ function snapshot(d: Domain | null): string | null {
     status_reason: d.statusReason,
     upstream: d.upstream,
     metadata: d.metadata,
+    verification: d.verification,
+    verification_token: d.verificationToken,
+    moved_at: d.movedAt,
   });
 }

@@ -2,9 +2,12 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { AppError, type FieldIssue, NotFoundError, ValidationError } from '../../errors.ts';
 import { canonicalizeHostname, type HostnamePolicy } from '../../hostname/index.ts';
-import { domainToJson } from '../../store/domain.ts';
+import { type Domain, domainToJson } from '../../store/domain.ts';
 import type { DomainInput, DomainRepo } from '../../store/domain-repo.ts';
-import type { Hostname } from '../../types.ts';
+import type { DomainStatus, Hostname } from '../../types.ts';
+import { effectivePolicy } from '../../verification/settings.ts';
+import { generateVerificationToken } from '../../verification/token.ts';
+import type { VerificationPolicy } from '../../verification/types.ts';
 import type { AppEnv } from '../app-env.ts';
 import type { ApiDocs } from '../openapi.ts';
 import {
@@ -26,8 +29,13 @@ export interface DomainRoutesDeps {
   domains: DomainRepo;
   hostnamePolicy: HostnamePolicy;
   upstreamNames: ReadonlySet<string>;
-  /** Status of a newly registered domain (`active` unless verification is configured). */
-  initialStatus: () => 'active' | 'pending';
+  /**
+   * The deployment's default verification policy (`CADDY_FLEET_VERIFICATION`). A new domain is
+   * `active` when its effective policy is `none`, else `pending` until the checker verifies it.
+   */
+  verification?: VerificationPolicy;
+  /** @deprecated Status of a new domain with no policy of its own when `verification` is not given. */
+  initialStatus?: () => 'active' | 'pending';
 }
 
 const ONE_MIB = 1024 * 1024;
@@ -75,6 +83,21 @@ function decodeCursor(cursor: string): string {
 export function domainRoutes(deps: DomainRoutesDeps, docs: ApiDocs): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { domains, hostnamePolicy } = deps;
+  const toJson = (d: Domain) => domainToJson(d, deps.verification ?? 'none');
+
+  /** Status and reason of a new domain: `pending` with a reason unless its effective policy is `none`. */
+  function initialState(input: Pick<DomainInput, 'verification'>): {
+    status: DomainStatus;
+    statusReason: string | null;
+  } {
+    if (input.verification == null && deps.verification === undefined && deps.initialStatus) {
+      const status = deps.initialStatus();
+      return { status, statusReason: status === 'pending' ? 'awaiting verification' : null };
+    }
+    const policy = effectivePolicy(input.verification, { verification: deps.verification ?? 'none' });
+    if (policy === 'none') return { status: 'active', statusReason: null };
+    return { status: 'pending', statusReason: `awaiting verification (${policy})` };
+  }
 
   function checkUpstream(upstream: string | null | undefined, path: string): FieldIssue | undefined {
     if (upstream === undefined || upstream === null || deps.upstreamNames.has(upstream)) return undefined;
@@ -106,12 +129,13 @@ export function domainRoutes(deps: DomainRoutesDeps, docs: ApiDocs): Hono<AppEnv
         hostnameUnicode: unicode,
         upstream: body.upstream ?? null,
         metadata: body.metadata ?? {},
-        status: deps.initialStatus(),
+        verification: body.verification ?? null,
+        ...initialState(body),
       },
       c.get('actor'),
     );
     c.header('location', `/v1/domains/${domain.hostname}`);
-    return c.json(domainToJson(domain), 201);
+    return c.json(toJson(domain), 201);
   });
 
   docs.add({
@@ -162,12 +186,13 @@ export function domainRoutes(deps: DomainRoutesDeps, docs: ApiDocs): Hono<AppEnv
         hostnameUnicode: r.unicode,
         upstream: item.upstream ?? null,
         metadata: item.metadata ?? {},
+        ...(item.verification !== undefined ? { verification: item.verification } : {}),
       });
     }
     if (issues.length > 0) {
       throw new ValidationError(`${issues.length} invalid item(s); nothing was applied`, issues, 'BULK_INVALID');
     }
-    const counts = domains.bulkPut(inputs, c.get('actor'), deps.initialStatus());
+    const counts = domains.bulkPut(inputs, c.get('actor'), initialState);
     return c.json(counts, 200);
   });
 
@@ -192,7 +217,7 @@ export function domainRoutes(deps: DomainRoutesDeps, docs: ApiDocs): Hono<AppEnv
     });
     const page = rows.slice(0, limit);
     const next = rows.length > limit ? encodeCursor(page[page.length - 1]!.hostname) : null;
-    return c.json({ items: page.map(domainToJson), next_cursor: next });
+    return c.json({ items: page.map(toJson), next_cursor: next });
   });
 
   docs.add({
@@ -209,7 +234,7 @@ export function domainRoutes(deps: DomainRoutesDeps, docs: ApiDocs): Hono<AppEnv
     const hostname = hostnameForLookup(c.req.param('hostname'));
     const domain = domains.get(hostname);
     if (!domain) throw new NotFoundError('DOMAIN_NOT_FOUND', `domain ${hostname} not found`);
-    return c.json(domainToJson(domain));
+    return c.json(toJson(domain));
   });
 
   docs.add({
@@ -231,18 +256,24 @@ export function domainRoutes(deps: DomainRoutesDeps, docs: ApiDocs): Hono<AppEnv
     const { hostname, unicode } = hostnameForWrite(c.req.param('hostname'), hostnamePolicy, 'path.hostname');
     requireUpstream(body.upstream, 'body.upstream');
     const { domain, created } = domains.put(
-      { hostname, hostnameUnicode: unicode, upstream: body.upstream ?? null, metadata: body.metadata ?? {} },
+      {
+        hostname,
+        hostnameUnicode: unicode,
+        upstream: body.upstream ?? null,
+        metadata: body.metadata ?? {},
+        ...(body.verification !== undefined ? { verification: body.verification } : {}),
+      },
       c.get('actor'),
-      deps.initialStatus(),
+      initialState,
     );
     if (created) c.header('location', `/v1/domains/${domain.hostname}`);
-    return c.json(domainToJson(domain), created ? 201 : 200);
+    return c.json(toJson(domain), created ? 201 : 200);
   });
 
   docs.add({
     method: 'patch',
     path: '/v1/domains/{hostname}',
-    summary: 'Change upstream, metadata or status (active/blocked)',
+    summary: 'Change upstream, metadata, verification policy or status (active/blocked); rotate the TXT token',
     tags: ['domains'],
     auth: 'bearer',
     params: hostnameParam,
@@ -261,10 +292,12 @@ export function domainRoutes(deps: DomainRoutesDeps, docs: ApiDocs): Hono<AppEnv
         ...(body.metadata !== undefined ? { metadata: body.metadata } : {}),
         ...(body.status !== undefined ? { status: body.status } : {}),
         ...(body.status_reason !== undefined ? { statusReason: body.status_reason } : {}),
+        ...(body.verification !== undefined ? { verification: body.verification } : {}),
+        ...(body.rotate_verification_token ? { verificationToken: generateVerificationToken() } : {}),
       },
       c.get('actor'),
     );
-    return c.json(domainToJson(domain));
+    return c.json(toJson(domain));
   });
 
   docs.add({
