@@ -80,8 +80,17 @@ export class CaddyAdminClient {
 
   /** GET /config/ parsed (null when Caddy has no config). */
   async getConfig(signal?: AbortSignal): Promise<unknown> {
+    return JSON.parse(await this.getConfigText(signal)) as unknown;
+  }
+
+  /**
+   * GET /config/ as Caddy's exact JSON text. Caddy re-encodes its config with Go's encoder (sorted
+   * keys, no whitespace), which for our configs is byte-identical to `canonicalJson` plus a newline,
+   * so a caller can compare hashes without parsing megabytes of JSON.
+   */
+  async getConfigText(signal?: AbortSignal): Promise<string> {
     const { status, text } = await this.#request('GET', '/config/', undefined, {}, signal);
-    if (status >= 200 && status < 300) return JSON.parse(text) as unknown;
+    if (status >= 200 && status < 300) return text;
     throw new CaddyUnreachableError(`caddy answered HTTP ${status} to GET /config/: ${caddyMessage(text)}`, {
       status,
       retryable: status >= 500,
@@ -161,7 +170,10 @@ export class CaddyAdminClient {
     signal: AbortSignal | undefined,
   ): Promise<{ status: number; text: string }> {
     try {
-      const res = await this.#pool.request({ method, path: this.#prefix + path, body, headers, signal });
+      // `reset`: one connection per request. A load that changes the admin section restarts Caddy's
+      // admin server, which closes idle keep-alive sockets; a pooled one would fail the next request
+      // with "other side closed". Admin calls are rare, so a fresh connection costs nothing that matters.
+      const res = await this.#pool.request({ method, path: this.#prefix + path, body, headers, signal, reset: true });
       return { status: res.statusCode, text: await res.body.text() };
     } catch (err) {
       if (signal?.aborted) throw signal.reason;

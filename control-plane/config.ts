@@ -20,6 +20,12 @@ export const hostPort = z.string().refine((v) => {
   return m !== null && isPort(m[1]!);
 }, 'must be host:port, e.g. 127.0.0.1:8080 or [::1]:8080');
 
+/** A listen address: like {@link hostPort}, and port 0 lets the OS pick a free port. */
+const listenAddress = z.string().refine((v) => {
+  const m = HOST_PORT.exec(v);
+  return m !== null && (m[1] === '0' || isPort(m[1]!));
+}, 'must be host:port (port 0 picks a free port), e.g. 127.0.0.1:8080 or [::1]:8080');
+
 /** Where Caddy sends traffic: `host:port` (plain HTTP) or `https://host:port` (TLS to the upstream). */
 export interface UpstreamTarget {
   name: string;
@@ -113,8 +119,8 @@ const issuer = z
 export const configSchema = z
   .object({
     db: z.string().min(1).default('./data/caddy-fleet.db'),
-    listen: hostPort.default('127.0.0.1:8080'),
-    askListen: hostPort.default('127.0.0.1:8081'),
+    listen: listenAddress.default('127.0.0.1:8080'),
+    askListen: listenAddress.default('127.0.0.1:8081'),
     /** The ask URL Caddy nodes call; derived from askListen when unset. */
     askUrl: z.url({ protocol: /^https?$/ }).optional(),
     apiTokens: csv.pipe(
@@ -132,6 +138,8 @@ export const configSchema = z
     // fleet (reconciler)
     discovery: z.enum(['local', 'static', 'ecs']).default('local'),
     localNodes: z.coerce.number().int().min(0).max(16).default(1),
+    /** Local node i listens on base+3i (admin), base+3i+1 (HTTP), base+3i+2 (HTTPS); free ports when unset. */
+    localBasePort: z.coerce.number().int().min(1024).max(65_000).optional(),
     nodes: jsonText(z.array(staticNode)).default([]),
     caddyBin: z.string().min(1).default('caddy'),
     /** Directory for the local fleet's per-node state (HOME, logs, configs). */
@@ -188,6 +196,24 @@ export const configSchema = z
     efsPosixUid: z.coerce.number().int().min(0).optional(),
     efsPosixGid: z.coerce.number().int().min(0).optional(),
     efsRootDirectory: z.string().startsWith('/').optional(),
+
+    // domain verification (issue: DNS checks, ownership tokens, lifecycle)
+    verification: z.enum(['none', 'dns', 'txt']).default('none'),
+    dnsTarget: z.string().min(1).max(253).optional(),
+    staticIps: csv.pipe(z.array(z.union([z.ipv4(), z.ipv6()]))).default([]),
+    dnsServers: csv.pipe(z.array(hostPort)).default([]),
+    caDomains: csv.default(['letsencrypt.org']),
+    dnsTimeout: durationMs.default(2_000),
+    verifyInterval: durationMs.default(30_000),
+    verifyGiveUp: durationMs.default(7 * 86_400_000),
+    movedGrace: durationMs.default(7 * 86_400_000),
+
+    // events, dashboard
+    webhookUrls: csv.pipe(z.array(z.url({ protocol: /^https?$/ }))).default([]),
+    webhookSecret: z.string().min(16, 'the webhook secret must be at least 16 characters').optional(),
+    certExpiryWarnDays: z.coerce.number().int().min(1).max(365).default(21),
+    /** Secret for dashboard session cookies; random per start when unset (sessions end at restart). */
+    sessionSecret: z.string().min(32, 'the session secret must be at least 32 characters').optional(),
   })
   .superRefine((c, ctx) => {
     if (c.discovery === 'ecs') {
@@ -202,8 +228,19 @@ export const configSchema = z
         ids.add(n.id);
       }
     }
-    if (c.issuer !== 'internal' && c.acmeEmail === undefined) {
-      // Allowed (ACME accounts without e-mail work) but never silently: main logs a warning.
+    if (c.verification === 'dns' && !c.dnsTarget && c.staticIps.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dnsTarget'],
+        message: 'CADDY_FLEET_VERIFICATION=dns needs a CNAME target or static IPs (CADDY_FLEET_STATIC_IPS)',
+      });
+    }
+    if (c.webhookUrls.length > 0 && !c.webhookSecret) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['webhookSecret'],
+        message: 'required when CADDY_FLEET_WEBHOOK_URLS is set (deliveries are signed)',
+      });
     }
   });
 
@@ -223,6 +260,7 @@ export const ENV_KEYS: Record<string, keyof Config> = {
   CADDY_FLEET_LOG_LEVEL: 'logLevel',
   CADDY_FLEET_DISCOVERY: 'discovery',
   CADDY_FLEET_LOCAL_NODES: 'localNodes',
+  CADDY_FLEET_LOCAL_BASE_PORT: 'localBasePort',
   CADDY_FLEET_NODES: 'nodes',
   CADDY_FLEET_CADDY_BIN: 'caddyBin',
   CADDY_FLEET_LOCAL_STATE_DIR: 'localStateDir',
@@ -251,6 +289,19 @@ export const ENV_KEYS: Record<string, keyof Config> = {
   CADDY_FLEET_EFS_POSIX_UID: 'efsPosixUid',
   CADDY_FLEET_EFS_POSIX_GID: 'efsPosixGid',
   CADDY_FLEET_EFS_ROOT_DIRECTORY: 'efsRootDirectory',
+  CADDY_FLEET_VERIFICATION: 'verification',
+  CADDY_FLEET_DNS_TARGET: 'dnsTarget',
+  CADDY_FLEET_STATIC_IPS: 'staticIps',
+  CADDY_FLEET_DNS_SERVERS: 'dnsServers',
+  CADDY_FLEET_CA_DOMAINS: 'caDomains',
+  CADDY_FLEET_DNS_TIMEOUT: 'dnsTimeout',
+  CADDY_FLEET_VERIFY_INTERVAL: 'verifyInterval',
+  CADDY_FLEET_VERIFY_GIVE_UP: 'verifyGiveUp',
+  CADDY_FLEET_MOVED_GRACE: 'movedGrace',
+  CADDY_FLEET_WEBHOOK_URLS: 'webhookUrls',
+  CADDY_FLEET_WEBHOOK_SECRET: 'webhookSecret',
+  CADDY_FLEET_CERT_EXPIRY_WARN_DAYS: 'certExpiryWarnDays',
+  CADDY_FLEET_SESSION_SECRET: 'sessionSecret',
 };
 
 const KEY_TO_ENV = Object.fromEntries(Object.entries(ENV_KEYS).map(([env, key]) => [key, env])) as Record<
