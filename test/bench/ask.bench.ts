@@ -61,10 +61,15 @@ async function wrk(address: string, luaFile: string): Promise<{ rps: number; p99
  */
 async function paced(address: string, rate: number, luaFile: string) {
   const connections = Math.max(1, Math.round(rate / 500));
-  const { stdout } = await exec('wrk', ['-t1', `-c${connections}`, '-d5s', '--latency', '-s', luaFile, `http://${address}`], {
-    timeout: 30_000,
-  });
-  const unit = (m: RegExpExecArray | null) => (m ? Number(m[1]) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[m[2]!]! : NaN);
+  const { stdout } = await exec(
+    'wrk',
+    ['-t1', `-c${connections}`, '-d5s', '--latency', '-s', luaFile, `http://${address}`],
+    {
+      timeout: 30_000,
+    },
+  );
+  const unit = (m: RegExpExecArray | null) =>
+    m ? Number(m[1]) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[m[2]!]! : NaN;
   return {
     connections,
     rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]),

@@ -2,7 +2,6 @@
 // test code `Response.json()` resolves to `any`.
 declare global {
   interface Response {
-    // biome-ignore lint/suspicious/noExplicitAny: test-only convenience, see above
     json(): Promise<any>;
   }
 }
