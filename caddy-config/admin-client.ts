@@ -152,7 +152,8 @@ export class CaddyAdminClient {
   async #sendLoad(batch: Batch): Promise<void> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (batch.force) headers['cache-control'] = 'must-revalidate';
-    const body = JSON.stringify(batch.config);
+    // A caller that already holds the serialized config (the reconciler's canonical JSON) passes the string.
+    const body = typeof batch.config === 'string' ? batch.config : JSON.stringify(batch.config);
     const { status, text } = await this.#request('POST', '/load', body, headers, batch.controller.signal);
     if (status >= 200 && status < 300) return;
     const message = caddyMessage(text);

@@ -11,7 +11,6 @@ import { createDashboard } from '../control-plane/dashboard/create-dashboard.tsx
 import { FakeCertificates, fakeAskActivity, fakeCert } from '../control-plane/dashboard/fake-dashboard-deps.ts';
 import { NULL_EVENT_SINK } from '../control-plane/events/event-sink.ts';
 import { buildSettingsFrom } from '../control-plane/fleet/build-settings.ts';
-import { CaddyProcess } from '../control-plane/fleet/caddy-process.ts';
 import { StaticNodeDiscovery } from '../control-plane/fleet/static-discovery.ts';
 import { silentLogger } from '../control-plane/log.ts';
 import { DesiredConfigSource } from '../control-plane/reconciler/desired-config.ts';
@@ -20,7 +19,7 @@ import { Reconciler } from '../control-plane/reconciler/reconciler.ts';
 import { NodeRepo } from '../control-plane/store/node-repo.ts';
 import { openStore, type Store } from '../control-plane/store/store.ts';
 import type { Hostname } from '../control-plane/types.ts';
-import { freePorts } from './helpers/free-port.ts';
+import { startCaddyNodes } from './helpers/caddy-nodes.ts';
 
 /** The fleet the dashboard shows: three real Caddy nodes and the real reconciler, in `report` mode. */
 interface TestFleet {
@@ -34,22 +33,7 @@ interface TestFleet {
 }
 
 async function startTestFleet(s: Store, dir: string): Promise<TestFleet> {
-  const ports = await freePorts(9);
-  const nodes = [0, 1, 2].map((i) => {
-    const [admin, http, https] = [ports[3 * i]!, ports[3 * i + 1]!, ports[3 * i + 2]!];
-    const id = `local-${i}`;
-    const process = new CaddyProcess({
-      id,
-      workDir: join(dir, id),
-      adminUrl: `http://127.0.0.1:${admin}`,
-      config: { admin: { listen: `127.0.0.1:${admin}`, config: { persist: false } } },
-    });
-    return {
-      spec: { id, admin: `http://127.0.0.1:${admin}`, http: `127.0.0.1:${http}`, https: `127.0.0.1:${https}` },
-      process,
-    };
-  });
-  await Promise.all(nodes.map((n) => n.process.start()));
+  const nodes = await startCaddyNodes(dir, 3, 'local');
   const config = configSchema.parse({
     apiTokens: [TOKEN],
     discovery: 'static',

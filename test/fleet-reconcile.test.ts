@@ -5,39 +5,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventSink, EventType } from '../control-plane/events/event-sink.ts';
 import { FakeAcceleratorEndpoints } from '../control-plane/fleet/accelerator-endpoints.ts';
 import { CaddyProcess } from '../control-plane/fleet/caddy-process.ts';
+import { startCaddyNodes, type TestCaddyNode } from './helpers/caddy-nodes.ts';
 import { startTestDaemon, waitFor } from './helpers/daemon.ts';
 import { type EchoReply, type EchoUpstream, requestEdge, startEchoUpstream } from './helpers/echo-upstream.ts';
 import { freePorts } from './helpers/free-port.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 
-/** Three real Caddy nodes the test owns (static discovery), so it can kill and restart them. */
-interface TestNode {
-  id: string;
-  admin: number;
-  http: number;
-  https: number;
-  process: CaddyProcess;
-}
-
 const dir = tempDir('caddy-fleet-reconcile-');
 const emitted: { type: EventType; data: Record<string, unknown> }[] = [];
 const sink: EventSink = { emit: (type, data) => emitted.push({ type, data }) };
 const accelerator = new FakeAcceleratorEndpoints();
-let nodes: TestNode[];
+let nodes: TestCaddyNode[];
 let blue: EchoUpstream;
 let fallback: EchoUpstream;
 let t: Awaited<ReturnType<typeof startTestDaemon>>;
 
-function caddyFor(n: Omit<TestNode, 'process'>): CaddyProcess {
-  return new CaddyProcess({
-    id: n.id,
-    workDir: join(dir.path, n.id),
-    adminUrl: `http://127.0.0.1:${n.admin}`,
-    config: { admin: { listen: `127.0.0.1:${n.admin}`, config: { persist: false } } },
-  });
-}
-
-function loadsIn(node: TestNode): number {
+function loadsIn(node: { process: CaddyProcess }): number {
   return readFileSync(node.process.logFile, 'utf8')
     .split('\n')
     .filter((l) => l.includes('"uri":"/load"')).length;
@@ -56,12 +39,7 @@ function rootCa(): string {
 
 beforeAll(async () => {
   [blue, fallback] = await Promise.all([startEchoUpstream('blue'), startEchoUpstream('default')]);
-  const ports = await freePorts(9);
-  nodes = [0, 1, 2].map((i) => {
-    const n = { id: `node-${i}`, admin: ports[3 * i]!, http: ports[3 * i + 1]!, https: ports[3 * i + 2]! };
-    return { ...n, process: caddyFor(n) };
-  });
-  await Promise.all(nodes.map((n) => n.process.start()));
+  nodes = await startCaddyNodes(dir.path, 3);
   t = await startTestDaemon(
     dir.path,
     {
@@ -178,8 +156,7 @@ describe('fleet reconciler on real Caddy nodes', () => {
     expect(f.nodes.filter((n) => n.id !== victim.id).every((n) => n.status === 'in_sync')).toBe(true);
     expect(emitted.some((e) => e.type === 'node.unreachable' && e.data.node === victim.id)).toBe(true);
 
-    victim.process = caddyFor(victim);
-    await victim.process.start();
+    await victim.replace().start();
     await t.api('POST', '/v1/fleet/reconcile');
     expect((await fleet()).nodes.find((n) => n.id === victim.id)?.status).toBe('in_sync');
     const res = await requestEdge({ port: victim.https, servername: 'shop.customer.com', ca: rootCa() });
@@ -215,7 +192,7 @@ describe('fleet reconciler on real Caddy nodes', () => {
 describe('a config Caddy rejects', () => {
   const rdir = tempDir('caddy-fleet-rejected-');
   let blocker: Server;
-  let node: TestNode;
+  let node: { id: string; admin: number; process: CaddyProcess };
   let r: Awaited<ReturnType<typeof startTestDaemon>>;
 
   beforeAll(async () => {
@@ -223,13 +200,13 @@ describe('a config Caddy rejects', () => {
     // Something else holds the node's HTTPS port: Caddy refuses any config that listens there.
     blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(https, '127.0.0.1', resolve));
-    node = { id: 'bad-0', admin: admin!, http: http!, https: https!, process: undefined as never };
-    node.process = new CaddyProcess({
-      id: node.id,
-      workDir: join(rdir.path, node.id),
+    const process = new CaddyProcess({
+      id: 'bad-0',
+      workDir: join(rdir.path, 'bad-0'),
       adminUrl: `http://127.0.0.1:${admin}`,
       config: { admin: { listen: `127.0.0.1:${admin}`, config: { persist: false } } },
     });
+    node = { id: 'bad-0', admin: admin!, process };
     await node.process.start();
     r = await startTestDaemon(rdir.path, {
       discovery: 'static',

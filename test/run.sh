@@ -3,7 +3,7 @@
 # unit, integration (real Caddy, pebble, SQLite files, Chromium) and deploy (CDK synth) projects.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash control-plane/scripts/ensure-deps.sh caddy pebble chromium dnsmasq-base
+bash control-plane/scripts/ensure-deps.sh caddy pebble chromium dnsmasq-base busybox
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 mkdir -p test-artifacts
 echo "== typecheck"; npx --no-install tsc --noEmit -p .

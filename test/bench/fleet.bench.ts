@@ -3,12 +3,11 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { configSchema } from '../../control-plane/config.ts';
 import { type Daemon, startDaemon } from '../../control-plane/daemon.ts';
-import { CaddyProcess } from '../../control-plane/fleet/caddy-process.ts';
 import { silentLogger } from '../../control-plane/log.ts';
 import { openDatabase } from '../../control-plane/store/open-database.ts';
+import { startCaddyNodes, type TestCaddyNode } from '../helpers/caddy-nodes.ts';
 import { startDnsServer } from '../helpers/dns-server.ts';
 import { type EchoUpstream, requestEdge, startEchoUpstream } from '../helpers/echo-upstream.ts';
-import { freePorts } from '../helpers/free-port.ts';
 import { startPebble } from '../helpers/pebble.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 import type { BenchResult } from './bench-result.ts';
@@ -17,29 +16,9 @@ const TOKEN = 'bench-token-0123456789abcdef';
 const UPSTREAMS = 100;
 const NODES = 3;
 
-interface Node {
-  id: string;
-  admin: number;
-  http: number;
-  https: number;
-  process: CaddyProcess;
-}
+type Node = TestCaddyNode;
 
-async function startNodes(dir: string): Promise<Node[]> {
-  const ports = await freePorts(3 * NODES);
-  const nodes = Array.from({ length: NODES }, (_, i) => {
-    const n = { id: `bench-${i}`, admin: ports[3 * i]!, http: ports[3 * i + 1]!, https: ports[3 * i + 2]! };
-    const process = new CaddyProcess({
-      id: n.id,
-      workDir: join(dir, n.id),
-      adminUrl: `http://127.0.0.1:${n.admin}`,
-      config: { admin: { listen: `127.0.0.1:${n.admin}`, config: { persist: false } } },
-    });
-    return { ...n, process };
-  });
-  await Promise.all(nodes.map((n) => n.process.start()));
-  return nodes;
-}
+const startNodes = (dir: string) => startCaddyNodes(dir, NODES, 'bench');
 
 function seed(db: string, count: number): void {
   const d = openDatabase(db);

@@ -17,6 +17,7 @@ import { isServable } from '../../store/domain.ts';
 import type { DomainRepo } from '../../store/domain-repo.ts';
 import type { AppEnv } from '../app-env.ts';
 import type { ApiDocs } from '../openapi.ts';
+import { listQuery as domainListQuery } from '../schemas.ts';
 import { parseWith, readJsonBody } from '../validate.ts';
 
 export interface CertificateRoutesDeps {
@@ -30,12 +31,7 @@ export interface CertificateRoutesDeps {
 const hostnameParam = z.object({ hostname: z.string().meta({ description: 'A-label or U-label hostname' }) });
 const listQuery = z.strictObject({
   status: certificateStatus.optional(),
-  limit: z
-    .string()
-    .regex(/^\d{1,4}$/)
-    .refine((v) => Number(v) >= 1 && Number(v) <= 1000, 'limit must be between 1 and 1000')
-    .optional()
-    .meta({ description: 'Page size, 1–1000 (default 100)' }),
+  limit: domainListQuery.shape.limit,
   cursor: z.string().max(800).optional().meta({ description: 'next_cursor of the previous page' }),
 });
 const certificatePage = z.object({
