@@ -156,6 +156,28 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
     });
     cleanup.push(() => webhooks.stop());
 
+    // The storage check for the dashboard runs in the background (EFS checks are API calls).
+    const storage = adapters.storageProbe
+      ? { kind: 'efs' as const, probe: adapters.storageProbe }
+      : { kind: 'local' as const, probe: new LocalStorageProbe(config.storageRoot) };
+    let storageStatus:
+      | { kind: string; ok: boolean; checkedAt: number; failing: { name: string; detail: string }[] }
+      | undefined;
+    const checkStorage = async () => {
+      const azs = [...new Set(rec.membership().nodes.flatMap((n) => (n.availabilityZone ? [n.availabilityZone] : [])))];
+      const r = await storage.probe.probe(azs, AbortSignal.timeout(15_000));
+      storageStatus = {
+        kind: storage.kind,
+        ok: r.ok,
+        checkedAt: r.checkedAt.getTime(),
+        failing: r.checks.filter((c) => !c.ok),
+      };
+    };
+    const storageTimer = setInterval(() => void checkStorage().catch(() => undefined), 60_000);
+    storageTimer.unref();
+    cleanup.push(() => clearInterval(storageTimer));
+    void checkStorage().catch(() => undefined);
+
     const app = createApp({
       domains: store.domains,
       hostnamePolicy,
@@ -180,7 +202,12 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
             fleet: rec,
             fleetMeta: () => {
               const m = rec.membership();
-              return { generation: store.domains.generation(), stale: m.stale, ...(m.error ? { error: m.error } : {}) };
+              return {
+                generation: store.domains.generation(),
+                stale: m.stale,
+                ...(m.error ? { error: m.error } : {}),
+                ...(storageStatus ? { storage: storageStatus } : {}),
+              };
             },
             domains: store.domains,
             certificates: inventoryCertificates({ inventory, storageRoot: config.storageRoot, domains: store.domains }),
@@ -198,13 +225,7 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
         );
         a.route(
           '/v1/fleet/storage',
-          storageRoute(
-            adapters.storageProbe
-              ? { kind: 'efs', probe: adapters.storageProbe }
-              : { kind: 'local', probe: new LocalStorageProbe(config.storageRoot) },
-            () => rec.membership(),
-            docs,
-          ),
+          storageRoute(storage, () => rec.membership(), docs),
         );
         if (config.nodeToken) {
           a.route(

@@ -25,6 +25,25 @@ describe('fleet', () => {
     expect(html).not.toContain('class="drift"');
   });
 
+  it('shows the certificate storage check, with the failing checks named', async () => {
+    t = createTestDashboard({
+      fleetMeta: () => ({
+        storage: {
+          kind: 'efs',
+          ok: false,
+          checkedAt: 0,
+          failing: [{ name: 'mount-target:eu-west-1b', detail: 'no available mount target in eu-west-1b' }],
+        },
+      }),
+    });
+    const { html } = await page('/dashboard');
+    expect(html).toContain('Certificate storage (efs) has problems');
+    expect(html).toContain('mount-target:eu-west-1b: no available mount target in eu-west-1b');
+    t.close();
+    t = createTestDashboard({ fleetMeta: () => ({ storage: { kind: 'local', ok: true, checkedAt: 0, failing: [] } }) });
+    expect((await page('/dashboard')).html).toContain('Certificate storage (local): healthy');
+  });
+
   it('highlights a drifted node and links its diff', async () => {
     t = createTestDashboard();
     t.fleet.drift('node-b', [{ path: '/apps/http/servers/https/listen/0', desired: ':8443', observed: ':9999' }]);

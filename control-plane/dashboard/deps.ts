@@ -73,6 +73,8 @@ export interface FleetMeta {
   stale?: boolean;
   /** Why discovery failed, when stale. */
   error?: string;
+  /** The latest check of the shared certificate storage (EFS on AWS, the directory locally). */
+  storage?: { kind: string; ok: boolean; checkedAt: number; failing: { name: string; detail: string }[] };
 }
 
 /** Everything `createDashboard` needs. Capabilities are narrow interfaces; tests pass fakes or real SQLite. */

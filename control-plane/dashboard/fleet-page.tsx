@@ -119,6 +119,20 @@ export function FleetPage(props: { ctx: PageContext; nodes: NodeView[]; meta: Fl
       {meta.stale ? (
         <p class="flash flash-error">{`Node discovery is failing; showing the last known nodes. ${meta.error ?? ''}`}</p>
       ) : null}
+      {meta.storage ? (
+        meta.storage.ok ? (
+          <p class="muted" id="storage">{`Certificate storage (${meta.storage.kind}): healthy`}</p>
+        ) : (
+          <div class="flash flash-error" id="storage">
+            {`Certificate storage (${meta.storage.kind}) has problems:`}
+            <ul>
+              {meta.storage.failing.map((c) => (
+                <li>{`${c.name}: ${c.detail}`}</li>
+              ))}
+            </ul>
+          </div>
+        )
+      ) : null}
       <section id="fleet-live" data-src={`${ctx.base}/fleet/table`} data-events={`${ctx.base}/events`}>
         <FleetTable nodes={props.nodes} base={ctx.base} now={ctx.now} version={props.version} />
       </section>

@@ -294,7 +294,8 @@ export class Reconciler implements FleetView {
       const latencyMs = performance.now() - t0;
       const raw = createHash('sha256').update(text).digest('hex');
       // Also trusted: the hash of a config this node was last seen with (usually the previous generation).
-      const fp = raw === desiredFingerprint || raw === knownFingerprint ? raw : fingerprint(JSON.parse(text) as unknown);
+      const fp =
+        raw === desiredFingerprint || raw === knownFingerprint ? raw : fingerprint(JSON.parse(text) as unknown);
       return { observation: { ok: true, fingerprint: fp }, latencyMs };
     } catch (err) {
       const e = err instanceof AppError ? err : new AppError('CADDY_UNREACHABLE', String(err));
