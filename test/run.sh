@@ -6,11 +6,11 @@ cd "$(dirname "$0")/.."
 bash control-plane/scripts/ensure-deps.sh caddy pebble chromium dnsmasq-base busybox
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 mkdir -p test-artifacts
-echo "== typecheck"; npx --no-install tsc --noEmit -p .
-echo "== lint"; npx --no-install biome check --diagnostic-level=error .
+echo "== typecheck"; node_modules/.bin/tsc --noEmit -p .
+echo "== lint"; node_modules/.bin/biome check --diagnostic-level=error .
 echo "== tests"
 status=0
-npx --no-install vitest run --reporter=default --reporter=json --outputFile.json=test-artifacts/vitest.json "$@" || status=$?
+node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json=test-artifacts/vitest.json "$@" || status=$?
 node -e '
   const r = JSON.parse(require("fs").readFileSync("test-artifacts/vitest.json", "utf8"));
   console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
