@@ -1,8 +1,9 @@
 import { buildHttpApp } from './build-http.ts';
+import { buildHostRoutes } from './build-routes.ts';
 import { buildPkiApp, buildTlsApp } from './build-tls.ts';
 import { groupDomains } from './group-domains.ts';
 import type { BuildSettings, NodeSettings, RoutedDomain } from './settings.ts';
-import type { CaddyConfig } from './types.ts';
+import type { CaddyConfig, CaddyRoute } from './types.ts';
 import { assertSpecificListen } from './validate-listen.ts';
 
 /**
@@ -23,7 +24,7 @@ export function buildCaddyConfig(
   node: NodeSettings,
 ): CaddyConfig {
   assertSpecificListen(node.adminListen, 'node.adminListen');
-  const groups = groupDomains(routed, settings);
+  const hostRoutes = sharedHostRoutes(routed, settings);
   const pki = buildPkiApp(settings);
   return {
     admin: {
@@ -33,9 +34,30 @@ export function buildCaddyConfig(
     },
     storage: { module: 'file_system', root: settings.storageRoot },
     apps: {
-      http: buildHttpApp(groups, settings, node),
+      http: buildHttpApp(hostRoutes, settings, node),
       tls: buildTlsApp(settings),
       ...(pki === undefined ? {} : { pki }),
     },
   };
+}
+
+/**
+ * Host routes depend only on the routed domains and the settings, not on the node: building the
+ * configs of a whole fleet from the same `routed` array and `settings` objects computes them once
+ * (the route objects are then shared, read-only, between the nodes' configs).
+ */
+const hostRoutesCache = new WeakMap<readonly RoutedDomain[], WeakMap<BuildSettings, readonly CaddyRoute[]>>();
+
+function sharedHostRoutes(routed: readonly RoutedDomain[], settings: BuildSettings): readonly CaddyRoute[] {
+  let bySettings = hostRoutesCache.get(routed);
+  if (!bySettings) {
+    bySettings = new WeakMap();
+    hostRoutesCache.set(routed, bySettings);
+  }
+  let routes = bySettings.get(settings);
+  if (!routes) {
+    routes = buildHostRoutes(groupDomains(routed, settings), settings.headers);
+    bySettings.set(settings, routes);
+  }
+  return routes;
 }

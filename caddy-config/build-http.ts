@@ -1,16 +1,17 @@
 import { buildReverseProxy } from './build-proxy.ts';
-import { buildHostRoutes } from './build-routes.ts';
-import type { UpstreamGroup } from './group-domains.ts';
 import type { BuildSettings, NodeSettings } from './settings.ts';
-import type { CaddyHttpApp, CaddyServer } from './types.ts';
+import type { CaddyHttpApp, CaddyRoute, CaddyServer } from './types.ts';
 
-/** The `http` app: a plain-HTTP server (health + redirects) and the HTTPS edge server. */
+/**
+ * The `http` app: a plain-HTTP server (health + redirects) and the HTTPS edge server.
+ * `hostRoutes` (from `buildHostRoutes`) is node-independent and may be shared between nodes' configs.
+ */
 export function buildHttpApp(
-  groups: readonly UpstreamGroup[],
+  hostRoutes: readonly CaddyRoute[],
   settings: BuildSettings,
   node: NodeSettings,
 ): CaddyHttpApp {
-  return { servers: { http: buildPlainServer(node), https: buildEdgeServer(groups, settings, node) } };
+  return { servers: { http: buildPlainServer(node), https: buildEdgeServer(hostRoutes, settings, node) } };
 }
 
 /**
@@ -48,7 +49,7 @@ function buildPlainServer(node: NodeSettings): CaddyServer {
  * Automatic certificates and redirects are off (issuance is on-demand; the HTTP server redirects).
  * HTTP/3 is off: only TCP listeners are opened.
  */
-function buildEdgeServer(groups: readonly UpstreamGroup[], settings: BuildSettings, node: NodeSettings): CaddyServer {
+function buildEdgeServer(hostRoutes: readonly CaddyRoute[], settings: BuildSettings, node: NodeSettings): CaddyServer {
   return {
     listen: [node.httpsListen],
     protocols: ['h1', 'h2'],
@@ -56,7 +57,7 @@ function buildEdgeServer(groups: readonly UpstreamGroup[], settings: BuildSettin
     tls_connection_policies: [{}],
     automatic_https: { disable_certificates: true, disable_redirects: true },
     routes: [
-      ...buildHostRoutes(groups, settings.headers),
+      ...hostRoutes,
       { handle: [buildReverseProxy(settings.defaultUpstream, settings.headers)], terminal: true },
     ],
   };

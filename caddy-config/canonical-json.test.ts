@@ -23,4 +23,19 @@ describe('fingerprint', () => {
     expect(fingerprint({ a: 1, b: 2 })).toBe(fingerprint({ b: 2, a: 1 }));
     expect(fingerprint({ a: 1 })).not.toBe(fingerprint({ a: 2 }));
   });
+
+  it('gives the same text with a cache, also for documents sharing large arrays', () => {
+    const shared = Array.from({ length: 20 }, (_, i) => ({
+      z: i,
+      a: [`h${i}`, ...Array.from({ length: 9 }, (_, j) => j)],
+    }));
+    const one = { node: 'a', routes: shared };
+    const two = { routes: shared, node: 'b' };
+    const cache = new WeakMap<object, string>();
+    expect(canonicalJson(one, cache)).toBe(canonicalJson(one));
+    expect(canonicalJson(two, cache)).toBe(canonicalJson(two));
+    expect(canonicalJson(two, cache)).toBe(
+      JSON.stringify({ node: 'b', routes: shared.map((r) => ({ a: r.a, z: r.z })) }),
+    );
+  });
 });

@@ -42,6 +42,8 @@ export class DesiredConfigSource {
   readonly #log: Logger;
   #routed: { generation: number; domains: RoutedDomain[] } | undefined;
   readonly #cache = new Map<string, DesiredConfig>();
+  /** Canonical JSON of the large arrays the nodes' configs share (host routes), per generation. */
+  #jsonCache = new WeakMap<object, string>();
 
   constructor(domains: DomainRepo, settings: BuildSettings, logger: Logger) {
     this.#domains = domains;
@@ -67,6 +69,7 @@ export class DesiredConfigSource {
     }
     this.#routed = { generation: g, domains: known };
     this.#cache.clear();
+    this.#jsonCache = new WeakMap();
     return this.#routed;
   }
 
@@ -82,7 +85,7 @@ export class DesiredConfigSource {
     const hit = this.#cache.get(key);
     if (hit) return hit;
     const config = buildCaddyConfig(domains, this.#settings, ns);
-    const json = canonicalJson(config);
+    const json = canonicalJson(config, this.#jsonCache);
     const desired: DesiredConfig = {
       generation,
       config,
