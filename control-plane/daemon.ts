@@ -12,7 +12,7 @@ import { DeliveryWorker } from './events/delivery-worker.ts';
 import { attachDomainEvents } from './events/domain-events.ts';
 import type { EventSink } from './events/event-sink.ts';
 import { SqliteOutbox } from './events/outbox.ts';
-import type { AcceleratorEndpoints } from './fleet/accelerator-endpoints.ts';
+import type { AcceleratorEndpoints, AcceleratorSyncReport } from './fleet/accelerator-endpoints.ts';
 import { buildSettingsFrom } from './fleet/build-settings.ts';
 import { createFleetAdapters, type FleetAdapters } from './fleet/create-discovery.ts';
 import { LocalStorageProbe } from './fleet/local-storage-probe.ts';
@@ -108,6 +108,7 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
     const askUrl = config.askUrl ?? effectiveAskUrl({ askListen: askAddress });
     const desired = new DesiredConfigSource(store.domains, buildSettingsFrom(config, askUrl), logger);
     const nodes = new NodeRepo(store.db);
+    let lastAccelerator: AcceleratorSyncReport | undefined;
     reconciler = new Reconciler({
       discovery: adapters.discovery,
       desired,
@@ -131,7 +132,12 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
         if (!adapters.accelerator) return;
         const statuses = new Map(nodes.all().map((n) => [n.id as NodeId, n.status] as const));
         const report = await adapters.accelerator.sync(membership, statuses, new Date());
+        lastAccelerator = report;
         if (report.error) logger.warn({ error: report.error }, 'Global Accelerator sync failed');
+        else if (report.changed) {
+          const plan = report.steps.filter((s) => s.action !== 'unchanged');
+          logger.info({ dryRun: report.dryRun, applied: report.applied, plan }, 'Global Accelerator endpoint plan');
+        }
       },
     });
     const rec = reconciler;
@@ -219,7 +225,12 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
         a.route(
           '/v1/fleet',
           fleetRoutes(
-            { fleet: rec, membership: () => rec.membership(), generation: () => store.domains.generation() },
+            {
+              fleet: rec,
+              membership: () => rec.membership(),
+              generation: () => store.domains.generation(),
+              accelerator: () => lastAccelerator,
+            },
             docs,
           ),
         );

@@ -80,6 +80,13 @@ describe('fleet reconciler on real Caddy nodes', () => {
     const last = accelerator.calls.at(-1)!;
     expect(last.membership.nodes.map((n) => n.id)).toEqual(['node-0', 'node-1', 'node-2']);
     expect([...last.syncStatus.values()]).toEqual(['in_sync', 'in_sync', 'in_sync']);
+    const f = (await t.api('GET', '/v1/fleet')).body;
+    expect(f.accelerator).toMatchObject({
+      dry_run: false,
+      error: null,
+      plan: expect.any(Array),
+      endpoints: expect.any(Array),
+    });
   });
 
   it('routes a new domain with a named upstream on every node after one batched reload', async () => {

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import type { AcceleratorSyncReport } from '../../fleet/accelerator-endpoints.ts';
 import type { Membership } from '../../fleet/node-discovery.ts';
 import { NODE_SYNC_STATUSES } from '../../fleet/node-discovery.ts';
 import type { StorageProbe } from '../../fleet/storage-probe.ts';
@@ -11,6 +12,32 @@ export interface FleetRoutesDeps {
   fleet: FleetView;
   membership: () => Membership;
   generation: () => number;
+  /** The latest Global Accelerator sync (its plan, also in dry-run mode), when an endpoint group is managed. */
+  accelerator?: () => AcceleratorSyncReport | undefined;
+}
+
+function acceleratorToJson(r: AcceleratorSyncReport | undefined) {
+  if (!r) return null;
+  return {
+    endpoint_group_arn: r.endpointGroupArn,
+    at: r.at.toISOString(),
+    dry_run: r.dryRun,
+    changed: r.changed,
+    applied: r.applied,
+    error: r.error ?? null,
+    plan: r.steps.map((s) => ({
+      endpoint_id: s.endpointId,
+      action: s.action,
+      reason: s.reason,
+      weight_before: s.weightBefore ?? null,
+      weight_after: s.weightAfter ?? null,
+    })),
+    endpoints: r.endpoints.map((e) => ({
+      endpoint_id: e.endpointId,
+      weight: e.weight,
+      client_ip_preservation: e.clientIpPreservation,
+    })),
+  };
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -54,8 +81,29 @@ const nodeJson = z.object({
   attempts: z.number().int(),
   admin_latency_ms: z.number().nullable(),
 });
+const acceleratorJson = z
+  .object({
+    endpoint_group_arn: z.string(),
+    at: z.iso.datetime(),
+    dry_run: z.boolean(),
+    changed: z.boolean(),
+    applied: z.boolean(),
+    error: z.string().nullable(),
+    plan: z.array(
+      z.object({
+        endpoint_id: z.string(),
+        action: z.enum(['add', 'drain', 'restore', 'repair', 'remove', 'unchanged', 'wait']),
+        reason: z.string(),
+        weight_before: z.number().nullable(),
+        weight_after: z.number().nullable(),
+      }),
+    ),
+    endpoints: z.array(z.object({ endpoint_id: z.string(), weight: z.number(), client_ip_preservation: z.boolean() })),
+  })
+  .nullable();
 const fleetJson = z.object({
   generation: z.number().int(),
+  accelerator: acceleratorJson,
   membership: z.object({ stale: z.boolean(), observed_at: z.iso.datetime(), error: z.string().nullable() }),
   nodes: z.array(nodeJson),
 });
@@ -98,6 +146,7 @@ export function fleetRoutes(deps: FleetRoutesDeps, docs: ApiDocs): Hono<AppEnv> 
     const m = deps.membership();
     return c.json({
       generation: deps.generation(),
+      accelerator: acceleratorToJson(deps.accelerator?.()),
       membership: { stale: m.stale, observed_at: m.observedAt.toISOString(), error: m.error ?? null },
       nodes: deps.fleet.nodes().map(nodeToJson),
     });
