@@ -91,6 +91,7 @@ describe('fleet reconciler on real Caddy nodes', () => {
 
   it('routes a new domain with a named upstream on every node after one batched reload', async () => {
     const before = nodes.map(loadsIn);
+    const driftEvents = emitted.filter((e) => e.type === 'node.drifted').length;
     const g0 = (await fleet()).generation;
     expect((await t.api('POST', '/v1/domains', { hostname: 'shop.customer.com', upstream: 'blue' })).status).toBe(201);
     await waitFor(async () => {
@@ -111,6 +112,8 @@ describe('fleet reconciler on real Caddy nodes', () => {
       expect(echo.upstream).toBe('blue');
       expect(echo.headers['x-forwarded-for']).toBe('127.0.0.1');
     }
+    // applying a config change is not drift: no node.drifted event
+    expect(emitted.filter((e) => e.type === 'node.drifted')).toHaveLength(driftEvents);
   });
 
   it('adds a default-upstream domain without any reload', async () => {

@@ -110,7 +110,17 @@ export class NodeSyncer {
     const log = this.#log.child({ node: node.id });
     const before = this.#o.nodes.get(node.id) ?? emptyRecord(node);
     const reported = { status: before.status };
-    const { observation, latencyMs } = await this.#observe(node, desired.fingerprint, before.observedFingerprint);
+    // A healthy node facing a config change in repair mode gets the push whatever it runs now, so the
+    // read before the push is skipped (the read after it still confirms); every other case reads first.
+    const applyBlind =
+      mode === 'repair' &&
+      before.status === 'in_sync' &&
+      before.syncedFingerprint !== null &&
+      desired.fingerprint !== before.syncedFingerprint &&
+      desired.fingerprint !== before.rejectedFingerprint;
+    const { observation, latencyMs } = applyBlind
+      ? { observation: { ok: true as const, fingerprint: before.syncedFingerprint! }, latencyMs: before.adminLatencyMs }
+      : await this.#observe(node, desired.fingerprint, before.observedFingerprint);
     const rec: NodeRecord = {
       ...before,
       ...identity(node),
@@ -125,6 +135,7 @@ export class NodeSyncer {
       rejectedFingerprint: before.rejectedFingerprint,
       mode,
       needsForcedReload: latestRemoval > before.removalSeq,
+      syncedFingerprint: before.syncedFingerprint,
       rejectionRetryDue:
         before.lastError !== null &&
         this.#now() - before.lastError.at >= rejectionBackoffMs(before.attempts, this.#o.rejectionRetryMs),
@@ -136,6 +147,7 @@ export class NodeSyncer {
       rec.attempts = before.attempts + 1;
     } else if (p.action === 'none') {
       if (p.status === 'in_sync') {
+        rec.syncedFingerprint = desired.fingerprint;
         rec.syncedGeneration = desired.generation;
         rec.lastSyncedAt = now;
         rec.attempts = 0;
@@ -147,7 +159,7 @@ export class NodeSyncer {
       this.#setStatus(rec, reported, 'drifted', before.lastError);
       action = 'reported';
     } else {
-      if (p.action === 'push') {
+      if (p.status === 'drifted') {
         this.#setStatus(rec, reported, 'drifted', before.lastError);
         log.info({ desired: desired.fingerprint, observed: observation.fingerprint }, 'node drifted; pushing config');
       }
@@ -160,6 +172,7 @@ export class NodeSyncer {
         const readBack = await this.#observe(node, desired.fingerprint);
         if (readBack.observation.ok && readBack.observation.fingerprint === desired.fingerprint) {
           rec.observedFingerprint = readBack.observation.fingerprint;
+          rec.syncedFingerprint = desired.fingerprint;
           rec.syncedGeneration = desired.generation;
           rec.lastSyncedAt = this.#now();
           rec.attempts = 0;
@@ -264,6 +277,7 @@ export function emptyRecord(node: FleetNode): NodeRecord {
     desiredFingerprint: null,
     observedFingerprint: null,
     rejectedFingerprint: null,
+    syncedFingerprint: null,
     syncedGeneration: null,
     lastSyncedAt: null,
     lastPushAt: null,

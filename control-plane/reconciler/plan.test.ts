@@ -7,6 +7,7 @@ const base: PlanInput = {
   rejectedFingerprint: null,
   mode: 'repair',
   needsForcedReload: false,
+  syncedFingerprint: 'old',
 };
 
 describe('plan', () => {

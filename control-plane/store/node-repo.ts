@@ -6,6 +6,8 @@ import type { NodeView } from '../reconciler/fleet-view.ts';
 export interface NodeRecord extends NodeView {
   /** Desired fingerprint Caddy rejected: not retried until the desired config changes. */
   rejectedFingerprint: string | null;
+  /** The fingerprint the node was last confirmed in sync with. */
+  syncedFingerprint: string | null;
   /** Highest certificate-removal sequence this node has reloaded past. */
   removalSeq: number;
   /** Whether the node is in the current membership. */
@@ -24,6 +26,7 @@ interface NodeRow {
   desired_fingerprint: string | null;
   observed_fingerprint: string | null;
   rejected_fingerprint: string | null;
+  synced_fingerprint: string | null;
   synced_generation: number | null;
   last_synced_at: number | null;
   last_push_at: number | null;
@@ -49,6 +52,7 @@ function fromRow(r: NodeRow): NodeRecord {
     desiredFingerprint: r.desired_fingerprint,
     observedFingerprint: r.observed_fingerprint,
     rejectedFingerprint: r.rejected_fingerprint,
+    syncedFingerprint: r.synced_fingerprint,
     syncedGeneration: r.synced_generation,
     lastSyncedAt: r.last_synced_at,
     lastPushAt: r.last_push_at,
@@ -73,18 +77,19 @@ export class NodeRepo {
       get: db.prepare<[string], NodeRow>('SELECT * FROM fleet_nodes WHERE id = ?'),
       upsert: db.prepare(
         `INSERT INTO fleet_nodes (id, status, lifecycle, admin_url, http_address, https_address, availability_zone,
-           instance_id, desired_fingerprint, observed_fingerprint, rejected_fingerprint, synced_generation,
+           instance_id, desired_fingerprint, observed_fingerprint, rejected_fingerprint, synced_fingerprint, synced_generation,
            last_synced_at, last_push_at, last_error_code, last_error_message, last_error_at, attempts,
            admin_latency_ms, removal_seq, present, updated_at)
          VALUES (@id, @status, @lifecycle, @admin_url, @http_address, @https_address, @availability_zone,
-           @instance_id, @desired_fingerprint, @observed_fingerprint, @rejected_fingerprint, @synced_generation,
+           @instance_id, @desired_fingerprint, @observed_fingerprint, @rejected_fingerprint, @synced_fingerprint, @synced_generation,
            @last_synced_at, @last_push_at, @last_error_code, @last_error_message, @last_error_at, @attempts,
            @admin_latency_ms, @removal_seq, @present, @updated_at)
          ON CONFLICT (id) DO UPDATE SET status = excluded.status, lifecycle = excluded.lifecycle,
            admin_url = excluded.admin_url, http_address = excluded.http_address, https_address = excluded.https_address,
            availability_zone = excluded.availability_zone, instance_id = excluded.instance_id,
            desired_fingerprint = excluded.desired_fingerprint, observed_fingerprint = excluded.observed_fingerprint,
-           rejected_fingerprint = excluded.rejected_fingerprint, synced_generation = excluded.synced_generation,
+           rejected_fingerprint = excluded.rejected_fingerprint, synced_fingerprint = excluded.synced_fingerprint,
+           synced_generation = excluded.synced_generation,
            last_synced_at = excluded.last_synced_at, last_push_at = excluded.last_push_at,
            last_error_code = excluded.last_error_code, last_error_message = excluded.last_error_message,
            last_error_at = excluded.last_error_at, attempts = excluded.attempts,
@@ -122,6 +127,7 @@ export class NodeRepo {
       desired_fingerprint: n.desiredFingerprint,
       observed_fingerprint: n.observedFingerprint,
       rejected_fingerprint: n.rejectedFingerprint,
+      synced_fingerprint: n.syncedFingerprint,
       synced_generation: n.syncedGeneration,
       last_synced_at: n.lastSyncedAt,
       last_push_at: n.lastPushAt,
