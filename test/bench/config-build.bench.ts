@@ -17,7 +17,9 @@ const UPSTREAMS = 1_000;
 const SIZES = [1_000, 10_000, 100_000];
 const WARMUP = 50;
 const SAMPLES = 400;
-const ROUNDS = 2;
+const ROUNDS = 5;
+/** Lets Caddy finish the work a reload leaves behind (Go GC of the old config) before sampling. */
+const settle = () => new Promise((r) => setTimeout(r, 500));
 
 function upstreamsDialing(dial: string): Record<string, Upstream> {
   const names = Array.from({ length: UPSTREAMS }, (_, i) => `up-${String(i).padStart(4, '0')}`);
@@ -168,10 +170,12 @@ async function measureLatency(): Promise<BenchResult[]> {
     const loadTimes: number[] = [];
     for (let pass = 0; pass < ROUNDS; pass++) {
       await client.load(small);
+      await settle();
       samples.small.push(...(await sampleLatency(agent, httpsPort!, lastHostname(small))));
       const start = performance.now();
       await client.load(large);
       loadTimes.push(performance.now() - start);
+      await settle();
       samples.large.push(...(await sampleLatency(agent, httpsPort!, lastHostname(large))));
     }
     const ratio = median(samples.large) / median(samples.small);
