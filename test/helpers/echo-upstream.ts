@@ -62,7 +62,22 @@ export interface EdgeResponse {
 }
 
 /** One request through Caddy on loopback, on a fresh connection, with a timeout (default 10 s). */
-export function requestEdge(options: EdgeRequest): Promise<EdgeResponse> {
+/**
+ * One request to a Caddy listener. Caddy's internal issuer stamps `notBefore` with the issuance time
+ * rounded to the second, so a request in the same half second can see "certificate is not yet valid":
+ * that one error is retried once, a second later.
+ */
+export async function requestEdge(options: EdgeRequest): Promise<EdgeResponse> {
+  try {
+    return await requestEdgeOnce(options);
+  } catch (err) {
+    if (!/not yet valid/.test(String((err as Error).message))) throw err;
+    await new Promise((r) => setTimeout(r, 1000));
+    return requestEdgeOnce(options);
+  }
+}
+
+function requestEdgeOnce(options: EdgeRequest): Promise<EdgeResponse> {
   const { port, servername } = options;
   const headers = { host: options.host ?? servername, ...options.headers };
   const common = { host: '127.0.0.1', port, path: options.path ?? '/', headers, agent: false as const };
