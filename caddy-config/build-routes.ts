@@ -3,47 +3,38 @@ import { compareStrings, type UpstreamGroup } from './group-domains.ts';
 import type { BuildSettings } from './settings.ts';
 import type { CaddyRoute } from './types.ts';
 
-/** Routes per level for `upstreamCount` named upstreams: ⌈∛n⌉ (at least 2). */
-export function bucketFanout(upstreamCount: number): number {
-  return Math.max(2, Math.ceil(Math.cbrt(upstreamCount)));
+/** Number of level-1 buckets for `upstreamCount` named upstreams: ⌈√n⌉, so both levels stay short. */
+export function bucketCount(upstreamCount: number): number {
+  return Math.ceil(Math.sqrt(upstreamCount));
 }
 
 /**
- * Bucketed host routing (facts §4, one level deeper). Caddy evaluates a route list in order and each
- * non-matching route costs about a microsecond whatever its list length (a list over 100 names is
- * binary-searched), so what grows with the fleet is the number of routes a request walks past.
- * The upstream groups (sorted by name) are cut into ⌈∛n⌉ contiguous buckets; each bucket route
- * matches every hostname below it and holds a subroute with the next level; the last level has one
- * reverse_proxy route per upstream. At 1,000 upstreams a request walks at most 10 + 10 + 10 routes
- * (two levels of ⌈√n⌉ walk 32 + 31), which keeps 100k names at the 10-name latency.
+ * Two-level bucketed host routing (facts §4). The upstream groups (sorted by name) are cut into
+ * ⌈√n⌉ contiguous buckets. Each level-1 route matches every hostname of its bucket (a long list, so
+ * Caddy binary-searches it) and holds a subroute with one route per upstream of the bucket. A request
+ * then costs at most ~√n list lookups at each level, so latency stays flat at 100k names.
  *
- * Every hostname appears exactly once in each level of matchers on its path.
+ * Every hostname appears exactly once at level 1 and once at level 2.
  */
 export function buildHostRoutes(groups: readonly UpstreamGroup[], headers: BuildSettings['headers']): CaddyRoute[] {
   if (groups.length === 0) return [];
-  return nest(groups, bucketFanout(groups.length), headers, true);
-}
-
-function nest(
-  groups: readonly UpstreamGroup[],
-  fanout: number,
-  headers: BuildSettings['headers'],
-  top: boolean,
-): CaddyRoute[] {
-  if (!top && groups.length <= fanout) {
-    return groups.map((group) => ({
-      match: [{ host: group.hostnames }],
-      handle: [buildReverseProxy(group.upstream, headers)],
-      terminal: true,
-    }));
-  }
-  const perBucket = Math.ceil(groups.length / fanout);
+  const perBucket = Math.ceil(groups.length / bucketCount(groups.length));
   const routes: CaddyRoute[] = [];
   for (let start = 0; start < groups.length; start += perBucket) {
     const bucket = groups.slice(start, start + perBucket);
+    const hostnames = bucket.flatMap((group) => group.hostnames).sort(compareStrings);
     routes.push({
-      match: [{ host: bucket.flatMap((group) => group.hostnames).sort(compareStrings) }],
-      handle: [{ handler: 'subroute', routes: nest(bucket, fanout, headers, false) }],
+      match: [{ host: hostnames }],
+      handle: [
+        {
+          handler: 'subroute',
+          routes: bucket.map((group) => ({
+            match: [{ host: group.hostnames }],
+            handle: [buildReverseProxy(group.upstream, headers)],
+            terminal: true,
+          })),
+        },
+      ],
       terminal: true,
     });
   }
