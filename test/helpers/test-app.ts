@@ -52,7 +52,6 @@ export function createTestApp(options: TestAppOptions = {}) {
     domains: store.domains,
     hostnamePolicy: createHostnamePolicy(options.platformDomains ?? ['saas.com']),
     upstreamNames: new Set(['blue', 'green']),
-    initialStatus: () => 'active',
     ...(verification ? { verification: verification.settings.verification, verificationService: verification } : {}),
     apiTokens: [TEST_TOKEN, OTHER_TOKEN],
     checkReady: () => store.checkReady(),

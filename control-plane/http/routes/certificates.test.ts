@@ -50,7 +50,6 @@ beforeAll(() => {
     domains: store.domains,
     hostnamePolicy: createHostnamePolicy(['saas.com']),
     upstreamNames: new Set(),
-    initialStatus: () => 'active',
     apiTokens: [TOKEN],
     checkReady: () => store.checkReady(),
     logger: silentLogger(),

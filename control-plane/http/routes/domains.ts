@@ -34,8 +34,6 @@ export interface DomainRoutesDeps {
    * `active` when its effective policy is `none`, else `pending` until the checker verifies it.
    */
   verification?: VerificationPolicy;
-  /** @deprecated Status of a new domain with no policy of its own when `verification` is not given. */
-  initialStatus?: () => 'active' | 'pending';
 }
 
 const ONE_MIB = 1024 * 1024;
@@ -90,10 +88,6 @@ export function domainRoutes(deps: DomainRoutesDeps, docs: ApiDocs): Hono<AppEnv
     status: DomainStatus;
     statusReason: string | null;
   } {
-    if (input.verification == null && deps.verification === undefined && deps.initialStatus) {
-      const status = deps.initialStatus();
-      return { status, statusReason: status === 'pending' ? 'awaiting verification' : null };
-    }
     const policy = effectivePolicy(input.verification, { verification: deps.verification ?? 'none' });
     if (policy === 'none') return { status: 'active', statusReason: null };
     return { status: 'pending', statusReason: `awaiting verification (${policy})` };

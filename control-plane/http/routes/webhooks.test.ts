@@ -26,7 +26,6 @@ beforeEach(() => {
     domains: store.domains,
     hostnamePolicy: createHostnamePolicy([]),
     upstreamNames: new Set(),
-    initialStatus: () => 'active',
     apiTokens: [TOKEN],
     checkReady: () => store.checkReady(),
     logger: silentLogger(),
