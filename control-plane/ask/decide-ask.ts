@@ -1,7 +1,4 @@
-import { checkRegistrable } from '../hostname/check-registrable.ts';
-import type { HostnamePolicy } from '../hostname/index.ts';
-import { isPlatformHostname } from '../hostname/platform-domains.ts';
-import { toAsciiHostname } from '../hostname/to-ascii-hostname.ts';
+import { checkRegistrable, type HostnamePolicy, isPlatformHostname, toAsciiHostname } from '../hostname/index.ts';
 import { isServable } from '../store/domain.ts';
 import type { DomainStatus } from '../types.ts';
 
