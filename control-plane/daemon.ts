@@ -142,9 +142,14 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
     });
     const rec = reconciler;
     let lastGeneration = store.domains.generation();
+    let checkScheduled = false;
     store.domains.onChange(() => {
-      // inside the write transaction: only schedule; the pass re-reads everything after commit
+      // Inside the write transaction: schedule one check per transaction (a bulk write of 10,000
+      // domains is one), which runs after commit; the pass itself re-reads everything.
+      if (checkScheduled) return;
+      checkScheduled = true;
       queueMicrotask(() => {
+        checkScheduled = false;
         const g = store.domains.generation();
         if (g !== lastGeneration) {
           lastGeneration = g;
